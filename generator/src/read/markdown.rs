@@ -6,6 +6,8 @@
 //! (cut by hand, never through pulldown-cmark's metadata option), CRLF, DocFX tab markers
 //! (`# [HTTP](#tab/http)`) and `[!INCLUDE]` setext headings, which are not headings at all.
 
+use std::cell::Cell;
+
 use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 /// A page after the markdown pass.
@@ -72,6 +74,8 @@ pub struct Table {
 #[derive(Debug)]
 pub struct Row {
     pub line: u32,
+    /// Byte offset of the row in the markdown body (after the front matter).
+    start: usize,
     pub cells: Vec<Inline>,
     /// The row had more cells than the header (an unescaped `|`): the source text of the last
     /// header column and every cell after it, which pulldown-cmark dropped.
@@ -129,7 +133,6 @@ pub fn parse(source: &str) -> Page {
 /// pulldown-cmark does not read a table whose delimiter row holds tabs (`|:---\t|:---|`);
 /// such rows get spaces instead. Same length, so offsets and lines are unchanged.
 fn untab_delimiter_rows(body: &str) -> Option<String> {
-    memchr::memchr(b'\t', body.as_bytes())?;
     let is_delimiter = |line: &str| {
         line.contains('-')
             && line.contains('|')
@@ -138,7 +141,21 @@ fn untab_delimiter_rows(body: &str) -> Option<String> {
                 .chars()
                 .all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t' | '\r' | '\n'))
     };
-    if !body.split_inclusive('\n').any(is_delimiter) {
+    // Only the lines that hold a tab are looked at.
+    let bytes = body.as_bytes();
+    let mut from = 0;
+    let found = loop {
+        let Some(tab) = memchr::memchr(b'\t', &bytes[from..]).map(|i| from + i) else {
+            break false;
+        };
+        let start = memchr::memrchr(b'\n', &bytes[from..tab]).map_or(from, |i| from + i + 1);
+        let end = memchr::memchr(b'\n', &bytes[tab..]).map_or(bytes.len(), |i| tab + i + 1);
+        if body.get(start..end).is_some_and(is_delimiter) {
+            break true;
+        }
+        from = end;
+    };
+    if !found {
         return None;
     }
     Some(
@@ -155,43 +172,68 @@ fn untab_delimiter_rows(body: &str) -> Option<String> {
 }
 
 /// Byte offset → 1-based line, over the whole file (BOM included).
-struct LineIndex {
-    starts: Vec<usize>,
+///
+/// A file whose lines all end in `\n` has its line breaks counted between one answer and the
+/// next (lookups come mostly in page order); a file with a `\r` (CRLF, or a lone CR, old Mac
+/// line ends) gets a table of line starts.
+struct LineIndex<'a> {
+    bytes: &'a [u8],
     /// Offset of the parsed text within the file (the BOM's length).
     shift: usize,
-    /// The index of the last answer: lookups come mostly in page order.
-    last: std::cell::Cell<usize>,
+    /// The line starts of a file with a `\r`.
+    starts: Option<Vec<usize>>,
+    /// The last answer: the index into `starts`, or (offset, `\n` before it).
+    last_index: Cell<usize>,
+    last_count: Cell<(usize, usize)>,
 }
 
-impl LineIndex {
-    fn new(source: &str, shift: usize) -> Self {
+impl<'a> LineIndex<'a> {
+    fn new(source: &'a str, shift: usize) -> Self {
         let bytes = source.as_bytes();
-        let mut starts = Vec::with_capacity(bytes.len() / 40);
-        starts.push(0);
-        if memchr::memchr(b'\r', bytes).is_none() {
-            starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
-        } else {
-            // CRLF counts once; a lone CR (old Mac line ends) is a line end too.
+        let starts = memchr::memchr(b'\r', bytes).map(|_| {
+            let mut starts = vec![0];
+            // CRLF counts once; a lone CR is a line end too.
             for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
                 if bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n') {
                     starts.push(i + 1);
                 }
             }
-        }
+            starts
+        });
         LineIndex {
-            starts,
+            bytes,
             shift,
-            last: std::cell::Cell::new(0),
+            starts,
+            last_index: Cell::new(0),
+            last_count: Cell::new((0, 0)),
         }
     }
 
     /// Line of a byte offset into the text after the BOM.
     fn line(&self, offset: usize) -> u32 {
-        let at = offset + self.shift;
-        // The index of the last line start at or before `at`. Most lookups are at or a few lines
-        // after the last one: step forward a little from there, else search.
-        let starts_by = |i: usize| self.starts.get(i).is_some_and(|&s| s <= at);
-        let mut index = self.last.get();
+        let at = (offset + self.shift).min(self.bytes.len());
+        let index = match &self.starts {
+            Some(starts) => self.start_index(starts, at),
+            None => {
+                let (from, before) = self.last_count.get();
+                let count = |range: &[u8]| memchr::memchr_iter(b'\n', range).count();
+                let before = if at >= from {
+                    before + count(&self.bytes[from..at])
+                } else {
+                    before - count(&self.bytes[at..from])
+                };
+                self.last_count.set((at, before));
+                before
+            }
+        };
+        u32::try_from(index + 1).unwrap_or(u32::MAX)
+    }
+
+    /// The index of the last line start at or before `at`. Most lookups are at or a few lines
+    /// after the last one: step forward a little from there, else search.
+    fn start_index(&self, starts: &[usize], at: usize) -> usize {
+        let starts_by = |i: usize| starts.get(i).is_some_and(|&s| s <= at);
+        let mut index = self.last_index.get();
         if starts_by(index) {
             for _ in 0..8 {
                 if !starts_by(index + 1) {
@@ -201,18 +243,28 @@ impl LineIndex {
             }
         }
         if !starts_by(index) || starts_by(index + 1) {
-            index = match self.starts.binary_search(&at) {
+            index = match starts.binary_search(&at) {
                 Ok(i) => i,
                 Err(i) => i.saturating_sub(1),
             };
         }
-        self.last.set(index);
-        u32::try_from(index + 1).unwrap_or(u32::MAX)
+        self.last_index.set(index);
+        index
+    }
+
+    /// Where the line holding a byte offset into the text after the BOM starts, in that text.
+    fn line_start(&self, offset: usize) -> usize {
+        let at = (offset + self.shift).min(self.bytes.len());
+        let start = match &self.starts {
+            Some(starts) => starts[self.start_index(starts, at)],
+            None => memchr::memrchr(b'\n', &self.bytes[..at]).map_or(0, |i| i + 1),
+        };
+        start.saturating_sub(self.shift)
     }
 }
 
 /// Cut a leading `---` … `---` block. Returns the front matter and where the markdown starts.
-fn cut_front_matter(text: &str, lines: &LineIndex) -> (FrontMatter, usize) {
+fn cut_front_matter(text: &str, lines: &LineIndex<'_>) -> (FrontMatter, usize) {
     let mut fm = FrontMatter::default();
     let mut iter = line_spans(text);
     // The first non-blank line must be `---`.
@@ -270,7 +322,7 @@ enum Owner {
 }
 
 struct Builder<'a> {
-    lines: &'a LineIndex,
+    lines: &'a LineIndex<'a>,
     base: usize,
     body: &'a str,
     blocks: Vec<Block>,
@@ -438,6 +490,7 @@ impl Builder<'_> {
             Tag::TableRow => {
                 self.row = Some(Row {
                     line: self.line(range.start),
+                    start: range.start,
                     cells: Vec::new(),
                     overflow: None,
                 });
@@ -567,10 +620,10 @@ fn is_pseudo_heading(text: &Inline) -> bool {
 
 /// pulldown-cmark drops cells beyond the header's count (an unescaped `|` in a description);
 /// find those rows from their source line and keep the source text of the last cell onwards.
-fn mark_overflow(table: &mut Table, body: &str, lines: &LineIndex, base: usize) {
+fn mark_overflow(table: &mut Table, body: &str, lines: &LineIndex<'_>, base: usize) {
     let width = table.header.len();
     for row in &mut table.rows {
-        let Some(text) = source_line(body, lines, base, row.line) else {
+        let Some(text) = source_line(body, lines, base, row.start) else {
             continue;
         };
         // Most rows have the header's width: count the cells before collecting them.
@@ -582,9 +635,14 @@ fn mark_overflow(table: &mut Table, body: &str, lines: &LineIndex, base: usize) 
     }
 }
 
-fn source_line<'a>(body: &'a str, lines: &LineIndex, base: usize, line: u32) -> Option<&'a str> {
-    let idx = usize::try_from(line).ok()?.checked_sub(1)?;
-    let start = lines.starts.get(idx)?.checked_sub(lines.shift + base)?;
+/// The source line holding `offset` (into `body`, which starts at `base` in the text).
+fn source_line<'a>(
+    body: &'a str,
+    lines: &LineIndex<'_>,
+    base: usize,
+    offset: usize,
+) -> Option<&'a str> {
+    let start = lines.line_start(base + offset).checked_sub(base)?;
     let rest = body.get(start..)?;
     Some(
         rest.split('\n')
@@ -713,18 +771,29 @@ mod tests {
 
     #[test]
     fn line_index_answers_in_any_order() {
-        let text = "a\nbb\r\n\nccc\rd\n\n\n\n\n\n\n\n\n\n\nlast";
+        // With a CR (a table of line starts) and without (line breaks counted).
+        for text in [
+            "a\nbb\r\n\nccc\rd\n\n\n\n\n\n\n\n\n\n\nlast",
+            "a\nbb\n\nccc\nd\n\n\n\n\n\n\n\n\n\n\nlast",
+        ] {
+            lines_in_any_order(text);
+        }
+    }
+
+    fn lines_in_any_order(text: &str) {
         let index = LineIndex::new(text, 0);
+        // (line, where it starts)
         let naive = |at: usize| {
             let bytes = text.as_bytes();
-            let mut line = 1;
+            let (mut line, mut start) = (1, 0);
             for (i, &b) in bytes[..at].iter().enumerate() {
                 let crlf = b == b'\r' && bytes.get(i + 1) == Some(&b'\n');
                 if b == b'\n' || (b == b'\r' && !crlf) {
                     line += 1;
+                    start = i + 1;
                 }
             }
-            line
+            (line, start)
         };
         // Forward, backward, and far jumps both ways.
         let order: Vec<usize> = (0..text.len())
@@ -732,7 +801,8 @@ mod tests {
             .chain([0, text.len() - 1, 1, text.len() - 2, 3])
             .collect();
         for at in order {
-            assert_eq!(index.line(at), naive(at), "offset {at}");
+            assert_eq!(index.line(at), naive(at).0, "offset {at}");
+            assert_eq!(index.line_start(at), naive(at).1, "offset {at}");
         }
     }
 
