@@ -10,6 +10,8 @@ pub mod routes;
 pub(crate) mod symbols;
 pub(crate) mod types;
 
+use rayon::prelude::*;
+
 use crate::diagnostics::Diagnostics;
 use crate::ir::Api;
 use crate::model::facts::{PageFacts, RawEnum};
@@ -95,36 +97,44 @@ pub fn resolve(mut pages: Vec<PageFacts>) -> Api {
 /// Property and parameter rows whose type is an undefined name and whose description lists
 /// values: (page, enum to add to that page).
 fn synthesized_enums(pages: &[PageFacts], symbols: &Symbols) -> Vec<(String, RawEnum)> {
+    // Pages are read in parallel; the list keeps page order.
+    let per_page: Vec<Vec<(String, RawEnum)>> = pages
+        .par_iter()
+        .map(|page| page_synthesized_enums(page, symbols))
+        .collect();
+    per_page.into_iter().flatten().collect()
+}
+
+/// [`synthesized_enums`] of one page.
+fn page_synthesized_enums(page: &PageFacts, symbols: &Symbols) -> Vec<(String, RawEnum)> {
     let mut out = Vec::new();
-    for page in pages {
-        let ns = page.namespace.as_deref();
-        let rows = page
-            .types
-            .iter()
-            .flat_map(|t| t.properties.iter().map(|p| (&p.ty, &p.possible_values)))
-            .chain(page.operations.iter().flat_map(|o| {
-                o.page
-                    .parameters
-                    .iter()
-                    .map(|p| (&p.ty, &p.possible_values))
-            }));
-        for (ty, values) in rows {
-            if values.len() < 2 || !enums::is_undefined(ty, symbols, ns) || ty.name.contains(' ') {
-                continue;
-            }
-            out.push((
-                page.file.clone(),
-                RawEnum {
-                    name: ty.name.clone(),
-                    namespace: None,
-                    description: String::new(),
-                    members: enums::members_of_list(values),
-                    flags_hint: false,
-                    dedicated: false,
-                    source: ty.source.clone(),
-                },
-            ));
+    let ns = page.namespace.as_deref();
+    let rows = page
+        .types
+        .iter()
+        .flat_map(|t| t.properties.iter().map(|p| (&p.ty, &p.possible_values)))
+        .chain(page.operations.iter().flat_map(|o| {
+            o.page
+                .parameters
+                .iter()
+                .map(|p| (&p.ty, &p.possible_values))
+        }));
+    for (ty, values) in rows {
+        if values.len() < 2 || !enums::is_undefined(ty, symbols, ns) || ty.name.contains(' ') {
+            continue;
         }
+        out.push((
+            page.file.clone(),
+            RawEnum {
+                name: ty.name.clone(),
+                namespace: None,
+                description: String::new(),
+                members: enums::members_of_list(values),
+                flags_hint: false,
+                dedicated: false,
+                source: ty.source.clone(),
+            },
+        ));
     }
     out
 }

@@ -430,8 +430,9 @@ fn kind_of(
 pub fn type_routes(api: &mut Api, diags: &mut Diagnostics) {
     let index = Index::new(api);
     let tops = top_level(api, &index);
-    // Each operation's path is walked on its own (in parallel).
-    let verdicts: Vec<Option<Verdict>> = api
+    // Each operation's path is walked on its own (in parallel); the diagnostics keep the order
+    // of the operations.
+    let judged: Vec<Option<(Verdict, Judgement)>> = api
         .operations
         .par_iter()
         .map(|op| {
@@ -439,104 +440,100 @@ pub fn type_routes(api: &mut Api, diags: &mut Diagnostics) {
             if at == At::Unknown {
                 at = delta_literal(op, &index, &tops);
             }
-            verdict(op, &at)
+            let v = verdict(op, &at)?;
+            let judgement = walk_says(op, &v, &index);
+            Some((v, judgement))
         })
         .collect();
-    // What each walk says of its operation, also in parallel; the diagnostics keep the order of
-    // the operations.
-    let updates: Vec<Option<(Walk, Vec<Disagreement>, Diagnostics)>> = api
-        .operations
-        .par_iter()
-        .zip(&verdicts)
-        .map(|(op, v)| {
-            let v = v.as_ref()?;
-            let mut diags = Diagnostics::default();
-            let walk_source = v.source.clone().unwrap_or_else(|| op.source.clone());
-            let mut disagreements = Vec::new();
-            let page_response = op.response_name().map(|t| {
-                let list = op.kind == OperationKind::List;
-                (t.to_string(), op.response_collection() || list)
-            });
-            let page_request = op
-                .request_name()
-                .map(|t| (t.to_string(), op.request_collection()));
-            for (slot, page, walked) in [
-                (Slot::Response, &page_response, &v.response),
-                (Slot::Body, &page_request, &v.request),
-            ] {
-                let Some(walked) = walked else { continue };
-                let Some(mut kind) = kind_of(&index, op, page, walked) else {
-                    continue;
-                };
-                // A `List` page that reads a collection where the property row says one item: the
-                // row lost its "collection" (the list page and its example agree); the page wins.
-                if kind == DisagreementKind::Collection
-                    && slot == Slot::Response
-                    && op.kind == OperationKind::List
-                    && page.as_ref().is_some_and(|(_, c)| *c)
-                {
-                    kind = DisagreementKind::ListPage;
-                }
-                if let Some((p, pc)) = page {
-                    diags.push(
-                        &op.source,
-                        Code::RouteType,
-                        format!(
-                        "`{} {}`: the page names {} `{p}`{} as the {slot}; the walk of the path \
-                         reaches `{}`{} ({}:{}); the walk wins",
-                        op.method.as_str(),
-                        op.path,
-                        kind,
-                        if *pc { " collection" } else { "" },
-                        walked.0,
-                        if walked.1 { " collection" } else { "" },
-                        walk_source.file,
-                        walk_source.line
-                    ),
-                    );
-                }
-                disagreements.push(Disagreement {
-                    slot,
-                    kind,
-                    page: page.as_ref().map(|(t, c)| TypeRef::new(t.clone(), *c)),
-                    walk: TypeRef::new(walked.0.clone(), walked.1),
-                    walk_source: walk_source.clone(),
-                    page_source: op.source.clone(),
-                });
-            }
-            let walk = Walk {
-                response: v
-                    .response
-                    .as_ref()
-                    .map(|(t, c)| TypeRef::new(t.clone(), *c)),
-                request: v.request.as_ref().map(|(t, c)| TypeRef::new(t.clone(), *c)),
-                source: walk_source,
-            };
-            Some((walk, disagreements, diags))
-        })
-        .collect();
-
-    for (i, update) in updates.into_iter().enumerate() {
-        let Some((walk, disagreements, walk_diags)) = update else {
+    for (op, judged) in api.operations.iter_mut().zip(judged) {
+        let Some((v, (walk, disagreements, walk_diags))) = judged else {
             continue;
         };
         diags.extend(walk_diags.into_vec());
-        let op = &mut api.operations[i];
-        if let Some(v) = &verdicts[i] {
-            if let Some((t, c)) = &v.response {
-                let list_page = disagreements
-                    .iter()
-                    .any(|d| d.kind == DisagreementKind::ListPage);
-                op.response_type = Some(TypeRef::new(t.clone(), *c || list_page));
-            }
-            if let Some((t, c)) = &v.request {
-                op.request_type = Some(TypeRef::new(t.clone(), *c));
-            }
+        if let Some((t, c)) = v.response {
+            let list_page = disagreements
+                .iter()
+                .any(|d| d.kind == DisagreementKind::ListPage);
+            op.response_type = Some(TypeRef::new(t, c || list_page));
+        }
+        if let Some((t, c)) = v.request {
+            op.request_type = Some(TypeRef::new(t, c));
         }
         op.walk = Some(walk);
         op.disagreements = disagreements;
     }
     merge_pages(api);
+}
+
+/// What a walk says of its operation: the walk's types, where the page disagrees, and a
+/// diagnostic for each disagreement with a type the page names.
+type Judgement = (Walk, Vec<Disagreement>, Diagnostics);
+
+/// [`Judgement`] of an operation's walk.
+fn walk_says(op: &Operation, v: &Verdict, index: &Index<'_>) -> Judgement {
+    let mut diags = Diagnostics::default();
+    let walk_source = v.source.clone().unwrap_or_else(|| op.source.clone());
+    let mut disagreements = Vec::new();
+    let page_response = op.response_name().map(|t| {
+        let list = op.kind == OperationKind::List;
+        (t.to_string(), op.response_collection() || list)
+    });
+    let page_request = op
+        .request_name()
+        .map(|t| (t.to_string(), op.request_collection()));
+    for (slot, page, walked) in [
+        (Slot::Response, &page_response, &v.response),
+        (Slot::Body, &page_request, &v.request),
+    ] {
+        let Some(walked) = walked else { continue };
+        let Some(mut kind) = kind_of(index, op, page, walked) else {
+            continue;
+        };
+        // A `List` page that reads a collection where the property row says one item: the
+        // row lost its "collection" (the list page and its example agree); the page wins.
+        if kind == DisagreementKind::Collection
+            && slot == Slot::Response
+            && op.kind == OperationKind::List
+            && page.as_ref().is_some_and(|(_, c)| *c)
+        {
+            kind = DisagreementKind::ListPage;
+        }
+        if let Some((p, pc)) = page {
+            diags.push(
+                &op.source,
+                Code::RouteType,
+                format!(
+                    "`{} {}`: the page names {} `{p}`{} as the {slot}; the walk of the path \
+                 reaches `{}`{} ({}:{}); the walk wins",
+                    op.method.as_str(),
+                    op.path,
+                    kind,
+                    if *pc { " collection" } else { "" },
+                    walked.0,
+                    if walked.1 { " collection" } else { "" },
+                    walk_source.file,
+                    walk_source.line
+                ),
+            );
+        }
+        disagreements.push(Disagreement {
+            slot,
+            kind,
+            page: page.as_ref().map(|(t, c)| TypeRef::new(t.clone(), *c)),
+            walk: TypeRef::new(walked.0.clone(), walked.1),
+            walk_source: walk_source.clone(),
+            page_source: op.source.clone(),
+        });
+    }
+    let walk = Walk {
+        response: v
+            .response
+            .as_ref()
+            .map(|(t, c)| TypeRef::new(t.clone(), *c)),
+        request: v.request.as_ref().map(|(t, c)| TypeRef::new(t.clone(), *c)),
+        source: walk_source,
+    };
+    (walk, disagreements, diags)
 }
 
 /// A path and method as the pages spell it apart from case and key names.

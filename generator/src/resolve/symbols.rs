@@ -2,6 +2,7 @@
 //! how a written type reference (name, link, anchor) resolves to a qualified name.
 
 use foldhash::HashMap;
+use rayon::prelude::*;
 
 use crate::diagnostics::{Code, Diagnostics};
 use crate::model::facts::PageFacts;
@@ -48,38 +49,82 @@ pub fn split_qualified(name: &str) -> (&str, &str) {
     }
 }
 
+/// What one page defines, with the keys it is looked up by (worked out in parallel).
+struct PageSymbols<'p> {
+    /// Types first, then enums.
+    defined: Vec<Defined<'p>>,
+    file_key: String,
+    /// (anchor, qualified enum name as written).
+    anchors: Vec<(&'p str, String)>,
+}
+
+/// A qualified name a page defines, with its lower-case forms.
+struct Defined<'p> {
+    qualified: String,
+    /// `by_name`'s key.
+    key: String,
+    /// `by_bare`'s key.
+    bare: String,
+    kind: SymbolKind,
+    at: &'p crate::ir::Source,
+}
+
+impl<'p> Defined<'p> {
+    fn new(qualified: String, kind: SymbolKind, at: &'p crate::ir::Source) -> Self {
+        let key = qualified.to_ascii_lowercase();
+        let bare = split_qualified(&key).1.to_string();
+        Defined {
+            qualified,
+            key,
+            bare,
+            kind,
+            at,
+        }
+    }
+}
+
+impl<'p> PageSymbols<'p> {
+    fn of(page: &'p PageFacts) -> Self {
+        let ns = page.namespace.as_deref();
+        let types = page
+            .types
+            .iter()
+            .map(|ty| Defined::new(qualify(&ty.odata_type, ns), SymbolKind::Type, &ty.source));
+        let enums = page.enums.iter().map(|e| {
+            let q = qualify(&e.name, e.namespace.as_deref().or(ns));
+            Defined::new(q, SymbolKind::Enum, &e.source)
+        });
+        PageSymbols {
+            defined: types.chain(enums).collect(),
+            file_key: page.file.to_ascii_lowercase(),
+            anchors: page
+                .anchors
+                .iter()
+                .map(|(anchor, name)| (anchor.as_str(), qualify(name, ns)))
+                .collect(),
+        }
+    }
+}
+
 impl Symbols {
     pub fn build(pages: &[PageFacts], diags: &mut Diagnostics) -> Symbols {
+        // The pages' names are worked out in parallel, then added in page order: the first
+        // spelling of a name is its canonical one.
+        let prepared: Vec<PageSymbols<'_>> = pages.par_iter().map(PageSymbols::of).collect();
         let mut s = Symbols::default();
-        for page in pages {
-            let ns = page.namespace.as_deref();
-            let mut defined = Vec::new();
-            for ty in &page.types {
-                let q = s.add(
-                    qualify(&ty.odata_type, ns),
-                    SymbolKind::Type,
-                    &ty.source,
-                    diags,
-                );
-                defined.push(q);
-            }
-            for e in &page.enums {
-                let q = s.add(
-                    qualify(&e.name, e.namespace.as_deref().or(ns)),
-                    SymbolKind::Enum,
-                    &e.source,
-                    diags,
-                );
-                defined.push(q.clone());
-            }
-            let file_key = page.file.to_ascii_lowercase();
-            for (anchor, name) in &page.anchors {
-                let q = qualify(name, ns);
+        for (page, prepared) in pages.iter().zip(prepared) {
+            let defined = prepared
+                .defined
+                .into_iter()
+                .map(|name| s.add(name, diags))
+                .collect();
+            for (anchor, q) in prepared.anchors {
                 let canonical = s.canonical(&q).map_or(q, |(c, _)| c.to_string());
                 s.anchors
-                    .insert((file_key.clone(), anchor.clone()), canonical);
+                    .insert((prepared.file_key.clone(), anchor.to_string()), canonical);
             }
-            s.by_file.insert(file_key, (page.file.clone(), defined));
+            s.by_file
+                .insert(prepared.file_key, (page.file.clone(), defined));
         }
         for names in s.by_bare.values_mut() {
             names.sort();
@@ -88,14 +133,15 @@ impl Symbols {
         s
     }
 
-    fn add(
-        &mut self,
-        qualified: String,
-        kind: SymbolKind,
-        at: &crate::ir::Source,
-        diags: &mut Diagnostics,
-    ) -> String {
-        let key = qualified.to_ascii_lowercase();
+    /// Adds a name and returns its canonical spelling.
+    fn add(&mut self, name: Defined<'_>, diags: &mut Diagnostics) -> String {
+        let Defined {
+            qualified,
+            key,
+            bare,
+            kind,
+            at,
+        } = name;
         match self.by_name.get(&key) {
             Some((existing, existing_kind)) => {
                 if *existing_kind != kind {
@@ -108,7 +154,6 @@ impl Symbols {
                 existing.clone()
             }
             None => {
-                let bare = split_qualified(&qualified).1.to_ascii_lowercase();
                 self.by_bare
                     .entry(bare)
                     .or_default()
