@@ -118,10 +118,12 @@ pub fn parse_path(raw: &str) -> (String, Option<String>, Vec<Segment>, Vec<Strin
                     repairs.add("collapsed `//`");
                     continue;
                 }
-                let (text, segs) = classify(normalized, &mut repairs);
                 out.push('/');
-                out.push_str(&text);
-                segments.extend(segs);
+                let mut written = Written {
+                    path: &mut out,
+                    segments: &mut segments,
+                };
+                classify(normalized, &mut written, &mut repairs);
             }
             Piece::Addr { path, closed } => {
                 out.push_str(":/");
@@ -519,9 +521,23 @@ fn key(name: &str) -> Segment {
     }
 }
 
-fn literal(text: String) -> (String, Vec<Segment>) {
-    let segment = Segment::Literal { name: text.clone() };
-    (text, vec![segment])
+/// The path and segment list a classified segment is written to.
+struct Written<'a> {
+    path: &'a mut String,
+    segments: &'a mut Vec<Segment>,
+}
+
+impl Written<'_> {
+    /// `text` into the path, and `segment`.
+    fn one(&mut self, text: &str, segment: Segment) {
+        self.path.push_str(text);
+        self.segments.push(segment);
+    }
+
+    fn literal(&mut self, text: String) {
+        self.path.push_str(&text);
+        self.segments.push(Segment::Literal { name: text });
+    }
 }
 
 /// `$ref`, `$value`, `$count`, or any other `$word`.
@@ -565,14 +581,16 @@ fn is_cast(text: &str) -> bool {
             .all(|c| c.is_alphanumeric() || c == '.' || c == '_')
 }
 
-/// The segment(s) of one normalized segment text, and the text as it goes into the path.
-fn classify(text: String, repairs: &mut Repairs) -> (String, Vec<Segment>) {
+/// The segment(s) of one normalized segment text, written with the text as it goes into the
+/// path.
+fn classify(text: String, out: &mut Written<'_>, repairs: &mut Repairs) {
     if text == "..." || text.is_empty() {
-        return literal(text);
+        return out.literal(text);
     }
     if is_system(&text) {
-        let segment = Segment::System { name: text.clone() };
-        return (text, vec![segment]);
+        out.path.push_str(&text);
+        out.segments.push(Segment::System { name: text });
+        return;
     }
     if let Some(rest) = text.strip_prefix('{') {
         if let Some(close) = rest.find('}') {
@@ -580,45 +598,41 @@ fn classify(text: String, repairs: &mut Repairs) -> (String, Vec<Segment>) {
             let after = slice(rest, close + 1, rest.len());
             if !inner.is_empty() && !inner.contains('{') {
                 if after.is_empty() {
-                    let segment = key(inner);
-                    return (text, vec![segment]);
+                    return out.one(&text, key(inner));
                 }
                 if is_system(after) {
                     repairs.add("added the missing `/` before a system segment (`{id}$ref`)");
-                    let path = format!("{{{inner}}}/{after}");
-                    let segments = vec![
-                        key(inner),
+                    out.one(&format!("{{{inner}}}/"), key(inner));
+                    return out.one(
+                        after,
                         Segment::System {
                             name: after.to_string(),
                         },
-                    ];
-                    return (path, segments);
+                    );
                 }
                 if let Some(alternative) = after.strip_prefix('|').filter(|a| is_word(a)) {
                     repairs.add("moved alternatives written after a placeholder into its braces");
                     let name = format!("{inner} | {alternative}");
-                    return (format!("{{{name}}}"), vec![key(&name)]);
+                    return out.one(&format!("{{{name}}}"), Segment::Key { name });
                 }
             }
         }
-        return literal(text);
+        return out.literal(text);
     }
     if text.starts_with('<') {
         if let Some(name) = placeholder(&text) {
-            let segment = key(name);
-            return (text, vec![segment]);
+            return out.one(&text, key(name));
         }
-        return literal(text);
+        return out.literal(text);
     }
     if let Some(inner) = text
         .strip_prefix('\'')
         .and_then(|rest| rest.strip_suffix('\''))
     {
         if let Some(name) = placeholder(inner) {
-            let segment = key(name);
-            return (text, vec![segment]);
+            return out.one(&text, key(name));
         }
-        return literal(text);
+        return out.literal(text);
     }
     if let Some(inner) = text
         .strip_prefix('(')
@@ -628,30 +642,29 @@ fn classify(text: String, repairs: &mut Repairs) -> (String, Vec<Segment>) {
         let name = placeholder(inner).or_else(|| is_word(inner).then_some(inner));
         if let Some(name) = name {
             repairs.add("read a key in parentheses, `(team-id)`, as a placeholder");
-            return (format!("{{{name}}}"), vec![key(name)]);
+            return out.one(&format!("{{{name}}}"), key(name));
         }
-        return literal(text);
+        return out.literal(text);
     }
     if let Some(open) = text.find('(') {
         let name = slice(&text, 0, open);
         let content = text.get(open + 1..).and_then(|rest| rest.strip_suffix(')'));
         if let Some(segment) = content.and_then(|content| parens(name, content)) {
-            return (text, vec![segment]);
+            return out.one(&text, segment);
         }
         repairs.add("could not read the parentheses of a segment; kept it as a literal");
-        return literal(text);
+        return out.literal(text);
     }
     if is_cast(&text) {
-        let segment = Segment::Cast {
-            r#type: text.clone(),
-        };
-        return (text, vec![segment]);
+        out.path.push_str(&text);
+        out.segments.push(Segment::Cast { r#type: text });
+        return;
     }
     if is_concrete_id(&text) {
         repairs.add("read a concrete id written in place of a placeholder as a key");
-        return ("{id}".to_string(), vec![key("id")]);
+        return out.one("{id}", key("id"));
     }
-    literal(text)
+    out.literal(text)
 }
 
 /// A concrete id where the docs meant a placeholder: `acdefc6b-2dc6-4e71-b1e9-6d9810ab1793`,
