@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::source::Source;
@@ -149,6 +150,30 @@ impl Diagnostics {
     pub fn into_vec(self) -> Vec<Diagnostic> {
         self.items
     }
+
+    /// `f` of every item, run in parallel, each with diagnostics of its own; those are added
+    /// here in the items' order, so neither the result nor the diagnostics depend on the schedule.
+    pub(crate) fn par_map<I, T, F>(&mut self, items: I, f: F) -> Vec<T>
+    where
+        I: IndexedParallelIterator,
+        T: Send,
+        F: Fn(I::Item, &mut Diagnostics) -> T + Sync + Send,
+    {
+        let results: Vec<(T, Diagnostics)> = items
+            .map(|item| {
+                let mut diags = Diagnostics::default();
+                let out = f(item, &mut diags);
+                (out, diags)
+            })
+            .collect();
+        results
+            .into_iter()
+            .map(|(out, diags)| {
+                self.items.extend(diags.items);
+                out
+            })
+            .collect()
+    }
 }
 
 impl Diagnostic {
@@ -158,5 +183,40 @@ impl Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn par_map_keeps_the_items_order() {
+        let mut diags = Diagnostics::default();
+        let items: Vec<u32> = (1..=2000).collect();
+        let out = diags.par_map(items.into_par_iter(), |line, diags| {
+            // Two for the even items, none for every third: uneven work per item.
+            if line % 3 != 0 {
+                diags.push(&Source::new("a.md", line), Code::BadRequestLine, "first");
+            }
+            if line % 2 == 0 {
+                diags.push(&Source::new("a.md", line), Code::BadRequestLine, "second");
+            }
+            line * 10
+        });
+        assert_eq!(out, (1..=2000).map(|l| l * 10).collect::<Vec<_>>());
+        let seen: Vec<(u32, String)> = diags
+            .into_vec()
+            .into_iter()
+            .map(|d| (d.line, d.message))
+            .collect();
+        let expected: Vec<(u32, String)> = (1..=2000u32)
+            .flat_map(|l| {
+                let first = (l % 3 != 0).then(|| (l, "first".to_string()));
+                let second = (l % 2 == 0).then(|| (l, "second".to_string()));
+                first.into_iter().chain(second)
+            })
+            .collect();
+        assert_eq!(seen, expected);
     }
 }

@@ -136,12 +136,10 @@ pub fn attach_examples(
         .map(|(_, (page, op))| std::mem::take(&mut pages[*page].operations[*op].examples))
         .collect();
     let pages = &*pages;
-    // The names are looked up in parallel; the diagnostics keep the operations' order.
-    let attached: Vec<(Operation, Diagnostics)> = operations
-        .into_par_iter()
-        .zip(examples)
-        .map(|((mut operation, (page, _)), mut examples)| {
-            let mut diags = Diagnostics::default();
+    // The names are looked up in parallel.
+    diags.par_map(
+        operations.into_par_iter().zip(examples),
+        |((mut operation, (page, _)), mut examples), diags| {
             let ns = pages[page].namespace.as_deref();
             for example in &mut examples {
                 let Some(response) = &mut example.response else {
@@ -166,16 +164,9 @@ pub fn attach_examples(
                 }
             }
             operation.examples = examples;
-            (operation, diags)
-        })
-        .collect();
-    attached
-        .into_iter()
-        .map(|(operation, operation_diags)| {
-            diags.extend(operation_diags.into_vec());
             operation
-        })
-        .collect()
+        },
+    )
 }
 
 /// Add to the enums the values that parameter descriptions list ("Possible values are …"), for

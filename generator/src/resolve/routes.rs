@@ -430,26 +430,21 @@ fn kind_of(
 pub fn type_routes(api: &mut Api, diags: &mut Diagnostics) {
     let index = Index::new(api);
     let tops = top_level(api, &index);
-    // Each operation's path is walked on its own (in parallel); the diagnostics keep the order
-    // of the operations.
-    let judged: Vec<Option<(Verdict, Judgement)>> = api
-        .operations
-        .par_iter()
-        .map(|op| {
+    // Each operation's path is walked on its own (in parallel).
+    let judged: Vec<Option<(Verdict, Judgement)>> =
+        diags.par_map(api.operations.par_iter(), |op, diags| {
             let mut at = walk(op, &index, &tops);
             if at == At::Unknown {
                 at = delta_literal(op, &index, &tops);
             }
             let v = verdict(op, &at)?;
-            let judgement = walk_says(op, &v, &index);
+            let judgement = walk_says(op, &v, &index, diags);
             Some((v, judgement))
-        })
-        .collect();
+        });
     for (op, judged) in api.operations.iter_mut().zip(judged) {
-        let Some((v, (walk, disagreements, walk_diags))) = judged else {
+        let Some((v, (walk, disagreements))) = judged else {
             continue;
         };
-        diags.extend(walk_diags.into_vec());
         if let Some((t, c)) = v.response {
             let list_page = disagreements
                 .iter()
@@ -465,13 +460,12 @@ pub fn type_routes(api: &mut Api, diags: &mut Diagnostics) {
     merge_pages(api);
 }
 
-/// What a walk says of its operation: the walk's types, where the page disagrees, and a
-/// diagnostic for each disagreement with a type the page names.
-type Judgement = (Walk, Vec<Disagreement>, Diagnostics);
+/// What a walk says of its operation: the walk's types, and where the page disagrees.
+type Judgement = (Walk, Vec<Disagreement>);
 
-/// [`Judgement`] of an operation's walk.
-fn walk_says(op: &Operation, v: &Verdict, index: &Index<'_>) -> Judgement {
-    let mut diags = Diagnostics::default();
+/// [`Judgement`] of an operation's walk, with a diagnostic for each disagreement with a type the
+/// page names.
+fn walk_says(op: &Operation, v: &Verdict, index: &Index<'_>, diags: &mut Diagnostics) -> Judgement {
     let walk_source = v.source.clone().unwrap_or_else(|| op.source.clone());
     let mut disagreements = Vec::new();
     let page_response = op.response_name().map(|t| {
@@ -533,7 +527,7 @@ fn walk_says(op: &Operation, v: &Verdict, index: &Index<'_>) -> Judgement {
         request: v.request.as_ref().map(|(t, c)| TypeRef::new(t.clone(), *c)),
         source: walk_source,
     };
-    (walk, disagreements, diags)
+    (walk, disagreements)
 }
 
 /// A path and method as the pages spell it apart from case and key names.

@@ -43,11 +43,10 @@ pub fn resolve_types(
             groups.entry(q).or_default().push((ty, page));
         }
     }
-    // Each group is merged on its own (in parallel); the diagnostics keep the groups' order.
+    // Each group is merged on its own (in parallel).
     let groups: Vec<_> = groups.into_iter().collect();
-    let results: Vec<(String, Merged, Diagnostics)> = groups
-        .into_par_iter()
-        .map(|(name, mut defs)| {
+    let mut merged: BTreeMap<String, Merged> = diags
+        .par_map(groups.into_par_iter(), |(name, mut defs), diags| {
             defs.sort_by_key(|(ty, page)| {
                 (
                     Standing::of(&page.file),
@@ -56,16 +55,11 @@ pub fn resolve_types(
                     page.file.clone(),
                 )
             });
-            let mut group_diags = Diagnostics::default();
-            let merged = merge(&name, &defs, symbols, &mut group_diags);
-            (name, merged, group_diags)
+            let merged = merge(&name, &defs, symbols, diags);
+            (name, merged)
         })
+        .into_iter()
         .collect();
-    let mut merged: BTreeMap<String, Merged> = BTreeMap::new();
-    for (name, one, group_diags) in results {
-        diags.extend(group_diags.into_vec());
-        merged.insert(name, one);
-    }
     let mut evidence = derived::listed(pages, symbols);
     evidence.extend(derived::in_examples(pages, symbols, &|ty, name| {
         property_type(&merged, ty, name)
@@ -431,21 +425,11 @@ pub const MAX_INHERITANCE_DEPTH: usize = 64;
 /// Apply inheritance: ancestors' properties first (root first), then the type's own; rows a
 /// page repeats from an ancestor are taken from the ancestor.
 fn inherit(merged: BTreeMap<String, Merged>, diags: &mut Diagnostics) -> Vec<TypeDef> {
-    // Each type is built on its own (in parallel); the diagnostics keep the types' order.
-    let built: Vec<(TypeDef, Diagnostics)> = merged
-        .par_iter()
-        .map(|(name, ty)| {
-            let mut diags = Diagnostics::default();
-            let def = with_ancestors(&merged, name, ty, &mut diags);
-            (def, diags)
-        })
-        .collect();
-    let mut out = Vec::with_capacity(built.len());
-    for (def, type_diags) in built {
-        diags.extend(type_diags.into_vec());
-        out.push(def);
-    }
-    out
+    // Each type is built on its own (in parallel).
+    let types: Vec<(&String, &Merged)> = merged.iter().collect();
+    diags.par_map(types.into_par_iter(), |(name, ty), diags| {
+        with_ancestors(&merged, name, ty, diags)
+    })
 }
 
 /// `ty` with the properties of its ancestors, root first, then its own.
