@@ -350,10 +350,15 @@ impl Builder<'_> {
     }
 
     fn start_inline(&mut self, owner: Owner, offset: usize) {
+        let line = self.line(offset);
+        self.start_inline_at(owner, line);
+    }
+
+    fn start_inline_at(&mut self, owner: Owner, line: u32) {
         self.flush_inline();
         self.inline = Some(InlineBuf {
             inline: Inline {
-                line: self.line(offset),
+                line,
                 ..Inline::default()
             },
             has_plain: false,
@@ -495,7 +500,19 @@ impl Builder<'_> {
                     overflow: None,
                 });
             }
-            Tag::TableCell => self.start_inline(Owner::Cell, range.start),
+            Tag::TableCell => {
+                // A table row is one line: its cells are on the row's line (the header's, the
+                // table's).
+                let line = match (&self.row, &self.table) {
+                    (Some(row), _) => Some(row.line),
+                    (None, Some(table)) if self.in_table_head => Some(table.line),
+                    _ => None,
+                };
+                match line {
+                    Some(line) => self.start_inline_at(Owner::Cell, line),
+                    None => self.start_inline(Owner::Cell, range.start),
+                }
+            }
             Tag::CodeBlock(kind) => {
                 self.flush_inline();
                 let info = match kind {
