@@ -43,6 +43,7 @@ pub fn resolve(mut pages: Vec<PageFacts>) -> Api {
     let symbols = Symbols::build(&pages, &mut diags);
 
     let mut enums = enums::merge_enums(&pages, &symbols, &mut diags);
+    let request_lines = operations::RequestLines::take(&mut pages);
     // Types and operations are resolved side by side; the value lists of both go into the
     // enums after, types' first, as one pass would.
     let ((types, type_diags), (resolved, operation_diags)) = rayon::join(
@@ -52,7 +53,8 @@ pub fn resolve(mut pages: Vec<PageFacts>) -> Api {
         },
         || {
             let mut diags = Diagnostics::default();
-            let operations = operations::resolve_operations(&pages, &symbols, &mut diags);
+            let operations =
+                operations::resolve_operations(&pages, request_lines, &symbols, &mut diags);
             (operations, diags)
         },
     );

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::diagnostics::{Code, Diagnostics};
-use crate::ir::{EnumDef, Example, Operation, Parameter, TypeRef};
-use crate::model::facts::{PageFacts, RawMethodPage};
+use crate::ir::{EnumDef, Example, Operation, Parameter, Segment, TypeRef};
+use crate::model::facts::{PageFacts, RawMethodPage, RawOperation};
 use crate::model::type_cell::{primitive, RawTypeRef};
 use crate::resolve::enums::{merge_inline_lists, InlineList};
 use crate::resolve::symbols::{SymbolKind, Symbols};
@@ -33,14 +33,42 @@ pub struct ResolvedOperations {
     pub parameter_sets: Vec<Arc<[Parameter]>>,
 }
 
+/// Each operation's request line (path, segments, query), taken from the pages so that
+/// [`resolve_operations`] moves it into the operation instead of copying it; nothing else reads
+/// it from the pages. One list per page, in the order of the page's operations.
+pub struct RequestLines(Vec<Vec<RequestLine>>);
+
+struct RequestLine {
+    path: String,
+    segments: Vec<Segment>,
+    query: Option<String>,
+}
+
+impl RequestLines {
+    pub fn take(pages: &mut [PageFacts]) -> Self {
+        let take = |op: &mut RawOperation| RequestLine {
+            path: std::mem::take(&mut op.path),
+            segments: std::mem::take(&mut op.segments),
+            query: op.query.take(),
+        };
+        RequestLines(
+            pages
+                .iter_mut()
+                .map(|page| page.operations.iter_mut().map(take).collect())
+                .collect(),
+        )
+    }
+}
+
 pub fn resolve_operations(
     pages: &[PageFacts],
+    lines: RequestLines,
     symbols: &Symbols,
     diags: &mut Diagnostics,
 ) -> ResolvedOperations {
     let mut out = Vec::with_capacity(pages.iter().map(|p| p.operations.len()).sum());
     let mut parameter_sets = Vec::new();
-    for (page_index, page) in pages.iter().enumerate() {
+    for ((page_index, page), lines) in pages.iter().enumerate().zip(lines.0) {
         let ns = page.namespace.as_deref();
         let resolve =
             |r: &RawTypeRef, diags: &mut Diagnostics| (symbols.resolve(r, ns, diags), r.collection);
@@ -54,7 +82,7 @@ pub fn resolve_operations(
                 symbols.lookup(t, ns)
             }
         });
-        for (op_index, op) in page.operations.iter().enumerate() {
+        for ((op_index, op), line) in page.operations.iter().enumerate().zip(lines) {
             let key = Arc::as_ptr(&op.page);
             if cache.as_ref().is_none_or(|(k, _)| *k != key) {
                 let shared = resolve_shared(&op.page, &resolve, diags);
@@ -76,9 +104,9 @@ pub fn resolve_operations(
             let response = shared.response.clone().or(example_type);
             let operation = Operation {
                 method: op.method,
-                path: op.path.clone(),
-                segments: op.segments.clone(),
-                query: op.query.clone(),
+                path: line.path,
+                segments: line.segments,
+                query: line.query,
                 kind: op.kind,
                 title: Arc::clone(&info.title),
                 description: Arc::clone(&info.description),
