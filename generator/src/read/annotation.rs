@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::json_repair::parse_lenient;
+use super::json_repair::parse_lenient_as;
 
 /// The keys of an annotation that the model uses. Unknown keys are ignored.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -53,46 +53,142 @@ pub fn parse(html: &str) -> Parsed {
         if !trimmed.starts_with('{') {
             continue;
         }
-        result = match parse_lenient(trimmed) {
-            Ok((Value::Object(map), repairs)) => {
-                let mut a = from_object(&map);
+        // The comment starts with `{` and the repair keeps its outer braces: what parses is an
+        // object.
+        result = match parse_lenient_as::<Fields>(trimmed) {
+            Ok((fields, repairs)) => {
+                let mut a = from_fields(&fields);
                 a.repaired = !repairs.is_empty();
                 Parsed::Annotation(a)
             }
-            Ok(_) => Parsed::Invalid("annotation is not a JSON object".into()),
             Err(message) => Parsed::Invalid(message),
         };
     }
     result
 }
 
-fn from_object(map: &serde_json::Map<String, Value>) -> Annotation {
-    let string = |key: &str| map.get(key).and_then(Value::as_str).map(str::trim);
-    let flag = |key: &str| match map.get(key) {
+/// The keys of an annotation that [`from_fields`] reads.
+#[derive(Debug, Clone, Copy)]
+enum Field {
+    BlockType,
+    OdataType,
+    Type,
+    KeyProperty,
+    BaseType,
+    OpenType,
+    Abstract,
+    IsAbstract,
+    IsMediaEntity,
+    Truncated,
+    IsCollection,
+    Namespace,
+    Name,
+}
+
+impl Field {
+    const ALL: [(&'static str, Field); 13] = [
+        ("blockType", Field::BlockType),
+        ("@odata.type", Field::OdataType),
+        ("@type", Field::Type),
+        ("keyProperty", Field::KeyProperty),
+        ("baseType", Field::BaseType),
+        ("openType", Field::OpenType),
+        ("abstract", Field::Abstract),
+        ("isAbstract", Field::IsAbstract),
+        ("isMediaEntity", Field::IsMediaEntity),
+        ("truncated", Field::Truncated),
+        ("isCollection", Field::IsCollection),
+        ("namespace", Field::Namespace),
+        ("name", Field::Name),
+    ];
+}
+
+/// An annotation object read for the keys of [`Field`] alone: no map of every key is built. A
+/// repeated key keeps its last value, as in a JSON object read whole; every other value is read
+/// (so that what is invalid JSON still fails) and dropped.
+#[derive(Debug, Default)]
+struct Fields([Option<Value>; Field::ALL.len()]);
+
+impl Fields {
+    fn get(&self, key: Field) -> Option<&Value> {
+        self.0[key as usize].as_ref()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Fields {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Object;
+        impl<'de> serde::de::Visitor<'de> for Object {
+            type Value = Fields;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an annotation object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Fields, A::Error> {
+                let mut fields = Fields::default();
+                while let Some(FieldName(key)) = map.next_key()? {
+                    let value: Value = map.next_value()?;
+                    if let Some(key) = key {
+                        fields.0[key as usize] = Some(value);
+                    }
+                }
+                Ok(fields)
+            }
+        }
+        deserializer.deserialize_map(Object)
+    }
+}
+
+/// An object key: one of [`Field`], or another.
+struct FieldName(Option<Field>);
+
+impl<'de> serde::Deserialize<'de> for FieldName {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Name;
+        impl serde::de::Visitor<'_> for Name {
+            type Value = FieldName;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_str<E>(self, name: &str) -> Result<FieldName, E> {
+                Ok(FieldName(
+                    Field::ALL.iter().find(|(n, _)| *n == name).map(|&(_, k)| k),
+                ))
+            }
+        }
+        deserializer.deserialize_str(Name)
+    }
+}
+
+fn from_fields(fields: &Fields) -> Annotation {
+    let string = |key: Field| fields.get(key).and_then(Value::as_str).map(str::trim);
+    let flag = |key: Field| match fields.get(key) {
         Some(Value::Bool(b)) => *b,
         Some(Value::String(s)) => s.trim().eq_ignore_ascii_case("true"),
         _ => false,
     };
     let mut a = Annotation {
-        block_type: string("blockType").map(str::to_ascii_lowercase),
-        key_property: string("keyProperty").map(str::to_string),
-        base_type: string("baseType")
+        block_type: string(Field::BlockType).map(str::to_ascii_lowercase),
+        key_property: string(Field::KeyProperty).map(str::to_string),
+        base_type: string(Field::BaseType)
             .map(|t| t.trim_start_matches('#').to_string())
             .filter(|t| !t.is_empty()),
-        open_type: flag("openType"),
-        is_abstract: flag("abstract") || flag("isAbstract"),
-        media_entity: flag("isMediaEntity"),
-        truncated: flag("truncated"),
-        is_collection: flag("isCollection"),
-        namespace: string("namespace").map(str::to_string),
+        open_type: flag(Field::OpenType),
+        is_abstract: flag(Field::Abstract) || flag(Field::IsAbstract),
+        media_entity: flag(Field::IsMediaEntity),
+        truncated: flag(Field::Truncated),
+        is_collection: flag(Field::IsCollection),
+        namespace: string(Field::Namespace).map(str::to_string),
         ..Annotation::default()
     };
-    if let Some(t) = string("@odata.type").or_else(|| string("@type")) {
+    if let Some(t) = string(Field::OdataType).or_else(|| string(Field::Type)) {
         let (t, collection) = unwrap_collection(t);
         a.odata_type = Some(t.to_string()).filter(|t| !t.is_empty());
         a.is_collection |= collection;
     }
-    a.names = match map.get("name") {
+    a.names = match fields.get(Field::Name) {
         Some(Value::String(s)) => vec![s.trim().to_string()],
         Some(Value::Array(items)) => items
             .iter()
@@ -159,6 +255,24 @@ mod tests {
             Parsed::Invalid(_)
         ));
         assert_eq!(parse("<!-- uuid: 1234 -->"), Parsed::NotAnnotation);
+    }
+
+    #[test]
+    fn a_repeated_key_keeps_its_last_value_and_other_keys_still_parse() {
+        let a = annotation(
+            r#"<!-- { "blockType": "request", "sampleKeys": ["x", {"y": [1, 2.5e3]}], "blockType": "Response", "name": "get" } -->"#,
+        );
+        assert_eq!(a.block_type.as_deref(), Some("response"));
+        assert_eq!(a.names, vec!["get"]);
+        // A key the model does not use is still read as JSON: a broken value fails the comment.
+        assert!(matches!(
+            parse(r#"<!-- { "blockType": "request", "other": [1, } -->"#),
+            Parsed::Invalid(_)
+        ));
+        assert!(matches!(
+            parse(r#"<!-- { "blockType": "request", "other": "\ud800" } -->"#),
+            Parsed::Invalid(_)
+        ));
     }
 
     #[test]

@@ -49,7 +49,19 @@ impl Repair {
 /// A one-line message (`serde_json`'s error with its line) when even the repaired text fails.
 /// Line numbers refer to the original text: the repair keeps every line break.
 pub fn parse_lenient(text: &str) -> Result<(Value, Vec<Repair>), String> {
-    if let Ok(value) = serde_json::from_str::<Value>(text) {
+    parse_lenient_as(text)
+}
+
+/// [`parse_lenient`] into any type that reads from JSON (a [`Value`], or a reader that keeps only
+/// what it needs).
+///
+/// # Errors
+///
+/// As [`parse_lenient`].
+pub fn parse_lenient_as<T: serde::de::DeserializeOwned>(
+    text: &str,
+) -> Result<(T, Vec<Repair>), String> {
+    if let Ok(value) = serde_json::from_str::<T>(text) {
         return Ok((value, Vec::new()));
     }
     let (repaired, flags) = repair(text);
@@ -57,7 +69,7 @@ pub fn parse_lenient(text: &str) -> Result<(Value, Vec<Repair>), String> {
         .into_iter()
         .filter(|r| flags & r.bit() != 0)
         .collect();
-    match serde_json::from_slice::<Value>(&repaired) {
+    match serde_json::from_slice::<T>(&repaired) {
         Ok(value) => Ok((value, repairs)),
         Err(e) if repairs.is_empty() => Err(format!("invalid JSON: {e}")),
         Err(e) => {
