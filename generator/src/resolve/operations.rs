@@ -66,72 +66,97 @@ pub fn resolve_operations(
     symbols: &Symbols,
     diags: &mut Diagnostics,
 ) -> ResolvedOperations {
+    // Pages are resolved in parallel (a page's request lines share its facts, resolved once).
+    let per_page = diags.par_map(
+        pages.par_iter().enumerate().zip(lines.0),
+        |((page_index, page), lines), diags| {
+            page_operations(page_index, page, lines, symbols, diags)
+        },
+    );
     let mut out = Vec::with_capacity(pages.iter().map(|p| p.operations.len()).sum());
     let mut parameter_sets = Vec::new();
-    for ((page_index, page), lines) in pages.iter().enumerate().zip(lines.0) {
-        let ns = page.namespace.as_deref();
-        let resolve =
-            |r: &RawTypeRef, diags: &mut Diagnostics| (symbols.resolve(r, ns, diags), r.collection);
-        let mut cache: Option<(*const RawMethodPage, Shared)> = None;
-        // The success examples of the whole page: an example is attached to one request line,
-        // but it shows what every line of the page answers.
-        let page_success = example_success(page.operations.iter().flat_map(|o| &o.examples), |t| {
-            if t.starts_with("Edm.") {
-                Some(t.to_string())
-            } else {
-                symbols.lookup(t, ns)
-            }
-        });
-        for ((op_index, op), line) in page.operations.iter().enumerate().zip(lines) {
-            let key = Arc::as_ptr(&op.page);
-            if cache.as_ref().is_none_or(|(k, _)| *k != key) {
-                let shared = resolve_shared(&op.page, &resolve, diags);
-                parameter_sets.push(Arc::clone(&shared.parameters));
-                cache = Some((key, shared));
-            }
-            let Some((_, shared)) = &cache else { continue };
-            let request = match (&op.request_type, &op.page.response_type) {
-                // The same reference as the response: resolved already.
-                (Some(r), Some(resp)) if r == resp => shared.response.clone(),
-                (Some(r), _) => Some(resolve(r, diags)),
-                (None, _) => None,
-            };
-            let info = &op.page;
-            // Only a success is evidence of the answer: the page's sentence (which names no
-            // error status, `model::method`), else the first 2xx example response.
-            let (example_status, example_type) = page_success.clone();
-            let status = info.status.or(example_status);
-            let response = shared.response.clone().or(example_type);
-            let operation = Operation {
-                method: op.method,
-                path: line.path,
-                segments: line.segments,
-                query: line.query,
-                kind: op.kind,
-                title: Arc::clone(&info.title),
-                description: Arc::clone(&info.description),
-                request_type: request.map(|(t, c)| TypeRef::new(t, c)),
-                parameters: Arc::clone(&shared.parameters),
-                response_type: response.map(|(t, c)| TypeRef::new(t, c)),
-                status,
-                headers: Arc::clone(&info.headers),
-                query_options: Arc::clone(&info.query_options),
-                permissions: Arc::clone(&info.permissions),
-                // Moved in from the page by `attach_examples`, once `resolve_types` is done
-                // reading them.
-                examples: Vec::new(),
-                source: op.source.clone(),
-                walk: None,
-                disagreements: Vec::new(),
-                alias_of: None,
-            };
-            out.push((operation, (page_index, op_index)));
-        }
+    for (operations, sets) in per_page {
+        out.extend(operations);
+        parameter_sets.extend(sets);
     }
     ResolvedOperations {
         operations: sorted(out),
         parameter_sets,
     }
+}
+
+/// The operations of one page, with where each was read, and its parameter sets, in order.
+type PageOperations = (Vec<(Operation, Origin)>, Vec<Arc<[Parameter]>>);
+
+/// [`PageOperations`] of one page.
+fn page_operations(
+    page_index: usize,
+    page: &PageFacts,
+    lines: Vec<RequestLine>,
+    symbols: &Symbols,
+    diags: &mut Diagnostics,
+) -> PageOperations {
+    let mut out = Vec::with_capacity(page.operations.len());
+    let mut parameter_sets = Vec::new();
+    let ns = page.namespace.as_deref();
+    let resolve =
+        |r: &RawTypeRef, diags: &mut Diagnostics| (symbols.resolve(r, ns, diags), r.collection);
+    let mut cache: Option<(*const RawMethodPage, Shared)> = None;
+    // The success examples of the whole page: an example is attached to one request line,
+    // but it shows what every line of the page answers.
+    let page_success = example_success(page.operations.iter().flat_map(|o| &o.examples), |t| {
+        if t.starts_with("Edm.") {
+            Some(t.to_string())
+        } else {
+            symbols.lookup(t, ns)
+        }
+    });
+    for ((op_index, op), line) in page.operations.iter().enumerate().zip(lines) {
+        let key = Arc::as_ptr(&op.page);
+        if cache.as_ref().is_none_or(|(k, _)| *k != key) {
+            let shared = resolve_shared(&op.page, &resolve, diags);
+            parameter_sets.push(Arc::clone(&shared.parameters));
+            cache = Some((key, shared));
+        }
+        let Some((_, shared)) = &cache else { continue };
+        let request = match (&op.request_type, &op.page.response_type) {
+            // The same reference as the response: resolved already.
+            (Some(r), Some(resp)) if r == resp => shared.response.clone(),
+            (Some(r), _) => Some(resolve(r, diags)),
+            (None, _) => None,
+        };
+        let info = &op.page;
+        // Only a success is evidence of the answer: the page's sentence (which names no
+        // error status, `model::method`), else the first 2xx example response.
+        let (example_status, example_type) = page_success.clone();
+        let status = info.status.or(example_status);
+        let response = shared.response.clone().or(example_type);
+        let operation = Operation {
+            method: op.method,
+            path: line.path,
+            segments: line.segments,
+            query: line.query,
+            kind: op.kind,
+            title: Arc::clone(&info.title),
+            description: Arc::clone(&info.description),
+            request_type: request.map(|(t, c)| TypeRef::new(t, c)),
+            parameters: Arc::clone(&shared.parameters),
+            response_type: response.map(|(t, c)| TypeRef::new(t, c)),
+            status,
+            headers: Arc::clone(&info.headers),
+            query_options: Arc::clone(&info.query_options),
+            permissions: Arc::clone(&info.permissions),
+            // Moved in from the page by `attach_examples`, once `resolve_types` is done
+            // reading them.
+            examples: Vec::new(),
+            source: op.source.clone(),
+            walk: None,
+            disagreements: Vec::new(),
+            alias_of: None,
+        };
+        out.push((operation, (page_index, op_index)));
+    }
+    (out, parameter_sets)
 }
 
 /// The operations in [`order`], stable. The indices are sorted and each (large) operation is
