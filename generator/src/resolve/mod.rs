@@ -64,20 +64,35 @@ pub fn resolve(mut pages: Vec<PageFacts>) -> Api {
         operations,
         parameter_sets,
     } = resolved;
-    let mut operations = operations::attach_examples(operations, &mut pages, &symbols, &mut diags);
-    let lists = types.iter().flat_map(|t| {
-        t.properties
-            .iter()
-            .filter(|p| p.inherited_from.is_none() && !p.possible_values.is_empty())
-            .map(|p| enums::InlineList {
-                enum_name: p.ty.name(),
-                values: &p.possible_values,
-                source: &p.source,
-            })
-    });
-    enums::merge_inline_lists(&mut enums, lists, &mut diags);
-    operations::merge_parameter_lists(&mut enums, &parameter_sets, &symbols, &mut diags);
-    aliases::add_drive_item_aliases(&mut operations);
+    // The operations get their examples and aliases while the enums get the value lists of
+    // properties and parameters; the diagnostics are added in the order of one pass.
+    let ((operations, operation_diags), list_diags) = rayon::join(
+        || {
+            let mut diags = Diagnostics::default();
+            let mut operations =
+                operations::attach_examples(operations, &mut pages, &symbols, &mut diags);
+            aliases::add_drive_item_aliases(&mut operations);
+            (operations, diags)
+        },
+        || {
+            let mut diags = Diagnostics::default();
+            let lists = types.iter().flat_map(|t| {
+                t.properties
+                    .iter()
+                    .filter(|p| p.inherited_from.is_none() && !p.possible_values.is_empty())
+                    .map(|p| enums::InlineList {
+                        enum_name: p.ty.name(),
+                        values: &p.possible_values,
+                        source: &p.source,
+                    })
+            });
+            enums::merge_inline_lists(&mut enums, lists, &mut diags);
+            operations::merge_parameter_lists(&mut enums, &parameter_sets, &symbols, &mut diags);
+            diags
+        },
+    );
+    diags.extend(operation_diags.into_vec());
+    diags.extend(list_diags.into_vec());
 
     let mut api = Api {
         types,
