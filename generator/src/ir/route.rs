@@ -1,7 +1,8 @@
 //! Routes: an operation's method and path up to what does not change the request Graph gets
 //! (the case of names, the names of key placeholders). The emitter merges the paths of a version
 //! into one tree by them and keys its route listing by them; the example oracles find the
-//! builder of an example's request line by them.
+//! builder of an example's request line by them; `resolve` adds a drive item's alias only where
+//! no page documents its route.
 
 use crate::ir::{Operation, Segment};
 

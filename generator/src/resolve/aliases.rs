@@ -12,6 +12,7 @@
 use foldhash::{HashSet, HashSetExt};
 use rayon::prelude::*;
 
+use crate::ir::route::route_key;
 use crate::ir::{HttpMethod, Operation, Segment};
 use crate::model::http_path::parse_path;
 
@@ -22,15 +23,12 @@ pub(super) fn add_drive_item_aliases(operations: &mut Vec<Operation>) {
     if candidates.iter().all(Vec::is_empty) {
         return;
     }
-    let documented: HashSet<(HttpMethod, String)> = operations
-        .par_iter()
-        .map(|op| (op.method, shape(&op.segments)))
-        .collect();
+    let documented: HashSet<String> = operations.par_iter().map(route_key).collect();
     let mut added = HashSet::new();
     let mut aliases = Vec::new();
     for candidates in candidates {
         for alias in candidates {
-            let key = (alias.method, shape(&alias.segments));
+            let key = route_key(&alias);
             if !documented.contains(&key) && added.insert(key) {
                 aliases.push(alias);
             }
@@ -102,36 +100,6 @@ fn alias(op: &Operation, path: &str) -> Option<Operation> {
         disagreements: Vec::new(),
         ..op.clone()
     })
-}
-
-/// The address without the names of its placeholders: two templates of one shape are one
-/// route.
-fn shape(segments: &[Segment]) -> String {
-    fn lower(out: &mut String, name: &str) {
-        out.extend(name.chars().map(|c| c.to_ascii_lowercase()));
-    }
-    let mut out = String::new();
-    for segment in segments {
-        if !matches!(segment, Segment::PathAddress { .. }) {
-            out.push('/');
-        }
-        match segment {
-            Segment::Literal { name } => lower(&mut out, name),
-            Segment::Key { .. } => out.push_str("{}"),
-            Segment::KeyInParens { name, .. } => {
-                lower(&mut out, name);
-                out.push_str("({})");
-            }
-            Segment::Cast { r#type } => lower(&mut out, r#type),
-            Segment::Call { name, .. } => {
-                lower(&mut out, name);
-                out.push_str("()");
-            }
-            Segment::PathAddress { .. } => out.push_str(":/{}:"),
-            Segment::System { name } => out.push_str(name),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -215,6 +183,12 @@ mod tests {
             op(HttpMethod::Get, "/me/drive/items/{item-id}/children"),
             // The page lists the by-path address with its own placeholder name.
             op(HttpMethod::Get, "/me/drive/root:/{path}:/children"),
+            // One route as the emitter keys it: the function's argument values are placeholders.
+            op(HttpMethod::Get, "/me/drive/items/{id}/search(q='{text}')"),
+            op(
+                HttpMethod::Get,
+                "/me/drive/root:/{p}:/search(q='{search-text}')",
+            ),
             // Not a drive's items, and deeper than one segment below an item.
             op(HttpMethod::Get, "/me/todo/lists/{id}/tasks/{id}/items/{id}"),
             op(HttpMethod::Get, "/me/drive/items/{id}/workbook/worksheets"),
@@ -223,10 +197,12 @@ mod tests {
         assert_eq!(
             paths(&ops),
             [
+                "Get /me/drive/items/{id}/search(q='{text}')",
                 "Get /me/drive/items/{id}/workbook/worksheets",
                 "Get /me/drive/items/{item-id}/children",
                 "Get /me/drive/root/children",
                 "Get /me/drive/root:/{path}:/children",
+                "Get /me/drive/root:/{p}:/search(q='{search-text}')",
                 "Get /me/todo/lists/{id}/tasks/{id}/items/{id}",
             ]
         );
