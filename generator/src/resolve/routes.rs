@@ -18,14 +18,16 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use foldhash::{HashMap, HashMapExt};
+use foldhash::{HashMap, HashMapExt, HashSet};
 
 use rayon::prelude::*;
 
 use crate::diagnostics::{Code, Diagnostics};
+use crate::ir::route::route_key;
 use crate::ir::{
-    Api, Disagreement, DisagreementKind, HttpMethod, Inheritance, Operation, OperationKind,
-    Property, Segment, Slot, Source, TypeDef, TypeRef, Walk,
+    Api, Disagreement, DisagreementKind, ElementType, HttpMethod, Inheritance, Operation,
+    OperationKind, Primitive, Property, QualifiedName, Segment, Slot, Source, TypeDef, TypeRef,
+    Walk,
 };
 
 /// What a prefix of a path addresses.
@@ -33,18 +35,38 @@ use crate::ir::{
 enum At {
     /// Values of a type: one, or a collection. `source` is what says so (a property row, a type
     /// page, the request line of a top-level segment).
-    Type {
-        ty: String,
-        collection: bool,
-        source: Source,
-    },
+    Type { ty: TypeRef, source: Source },
     /// Raw bytes (`$value`, an `Edm.Stream` property) of a value of `owner`.
     Bytes {
-        owner: Option<String>,
+        owner: Option<QualifiedName>,
         source: Source,
     },
     /// Something the walk cannot type (an action's result, a property no page documents).
     Unknown,
+}
+
+/// One value of the type `ty` refers to.
+fn one(ty: TypeRef) -> TypeRef {
+    TypeRef {
+        collection: false,
+        ..ty
+    }
+}
+
+/// A collection of the type `ty` refers to.
+fn many(ty: TypeRef) -> TypeRef {
+    TypeRef {
+        collection: true,
+        ..ty
+    }
+}
+
+/// `Edm.Stream`: raw bytes.
+fn stream() -> TypeRef {
+    TypeRef {
+        element: ElementType::Primitive(Primitive::Stream),
+        collection: false,
+    }
 }
 
 struct Index<'a> {
@@ -144,8 +166,7 @@ fn top_level(api: &Api, index: &Index<'_>) -> BTreeMap<String, At> {
             out.insert(
                 top.clone(),
                 At::Type {
-                    ty: ty.clone(),
-                    collection: keyed.contains(top),
+                    ty: TypeRef::new(ty.clone(), keyed.contains(top)),
                     source: source.clone(),
                 },
             );
@@ -164,8 +185,7 @@ fn top_level(api: &Api, index: &Index<'_>) -> BTreeMap<String, At> {
             out.insert(
                 top,
                 At::Type {
-                    ty: String::from(t.qualified_name()),
-                    collection: false,
+                    ty: TypeRef::new(t.qualified_name(), false),
                     source: t
                         .sources
                         .first()
@@ -176,12 +196,11 @@ fn top_level(api: &Api, index: &Index<'_>) -> BTreeMap<String, At> {
         }
     }
     // `me` is the signed-in user: an item of `users`.
-    if let Some(At::Type { ty, source, .. }) = out.get("users").cloned() {
+    if let Some(At::Type { ty, source }) = out.get("users").cloned() {
         out.insert(
             "me".into(),
             At::Type {
-                ty,
-                collection: false,
+                ty: one(ty),
                 source,
             },
         );
@@ -198,61 +217,40 @@ fn walk(op: &Operation, index: &Index<'_>, tops: &BTreeMap<String, At>) -> At {
                 .get(&name.to_ascii_lowercase())
                 .cloned()
                 .unwrap_or(At::Unknown),
-            (
-                _,
-                Segment::Key { .. },
-                At::Type {
-                    ty,
-                    collection: true,
-                    source,
-                },
-            ) => At::Type {
-                ty,
-                collection: false,
+            (_, Segment::Key { .. }, At::Type { ty, source }) if ty.collection => At::Type {
+                ty: one(ty),
                 source,
             },
-            (_, Segment::Literal { name }, At::Type { ty, collection, .. }) => {
+            (_, Segment::Literal { name }, At::Type { ty, .. }) => {
                 // An action or function bound here is not a property.
                 if i == last && matches!(op.kind, OperationKind::Action | OperationKind::Function) {
                     At::Unknown
-                } else if collection {
+                } else if ty.collection {
                     // A property of a collection is an action or a cast spelled without its
                     // namespace; neither is walked.
                     At::Unknown
                 } else {
-                    property_step(index, &ty, name)
+                    property_step(index, ty.name(), name)
                 }
             }
-            (
-                _,
-                Segment::KeyInParens { name, .. },
-                At::Type {
-                    ty,
-                    collection: false,
-                    ..
-                },
-            ) => match property_step(index, &ty, name) {
-                At::Type {
-                    ty,
-                    collection: true,
-                    source,
-                } => At::Type {
-                    ty,
-                    collection: false,
-                    source,
-                },
-                _ => At::Unknown,
-            },
-            (_, Segment::Cast { r#type }, At::Type { ty, collection, .. }) => {
+            (_, Segment::KeyInParens { name, .. }, At::Type { ty, .. }) if !ty.collection => {
+                match property_step(index, ty.name(), name) {
+                    At::Type { ty, source } if ty.collection => At::Type {
+                        ty: one(ty),
+                        source,
+                    },
+                    _ => At::Unknown,
+                }
+            }
+            (_, Segment::Cast { r#type }, At::Type { ty, .. }) => {
                 match index.get(r#type) {
                     Some(t) => {
                         let cast = t.qualified_name();
                         // A cast to a type that is not derived from what is here is read as the
                         // cast says, but is not evidence the walk vouches for.
-                        if index.is_a(&cast, &ty) || index.is_a(&ty, &cast) {
+                        if index.is_a(&cast, ty.name()) || index.is_a(ty.name(), &cast) {
                             At::Type {
-                                ty: String::from(cast),
-                                collection,
+                                ty: TypeRef::new(cast, ty.collection),
                                 source: t
                                     .sources
                                     .first()
@@ -266,23 +264,21 @@ fn walk(op: &Operation, index: &Index<'_>, tops: &BTreeMap<String, At>) -> At {
                     None => At::Unknown,
                 }
             }
-            (_, Segment::Call { name, .. }, At::Type { ty, source, .. })
+            (_, Segment::Call { name, .. }, At::Type { ty, source })
                 if name.eq_ignore_ascii_case("delta") =>
             {
                 At::Type {
-                    ty,
-                    collection: true,
+                    ty: many(ty),
                     source,
                 }
             }
-            (_, Segment::PathAddress { .. }, At::Type { ty, source, .. }) => At::Type {
-                ty,
-                collection: false,
+            (_, Segment::PathAddress { .. }, At::Type { ty, source }) => At::Type {
+                ty: one(ty),
                 source,
             },
-            (_, Segment::System { name }, At::Type { ty, source, .. }) if name == "$value" => {
+            (_, Segment::System { name }, At::Type { ty, source }) if name == "$value" => {
                 At::Bytes {
-                    owner: Some(ty),
+                    owner: Some(QualifiedName::new(ty.name())),
                     source,
                 }
             }
@@ -303,14 +299,13 @@ fn property_step(index: &Index<'_>, ty: &str, name: &str) -> At {
     };
     if p.ty.primitive() == Some(crate::ir::Primitive::Stream) {
         return At::Bytes {
-            owner: Some(ty.to_string()),
+            owner: Some(QualifiedName::new(ty)),
             source: p.source.clone(),
         };
     }
     match index.qualified(p.ty.name()) {
         Some(t) => At::Type {
-            ty: t,
-            collection: p.ty.collection,
+            ty: TypeRef::new(t, p.ty.collection),
             source: p.source.clone(),
         },
         None => At::Unknown,
@@ -331,9 +326,8 @@ fn delta_literal(op: &Operation, index: &Index<'_>, tops: &BTreeMap<String, At>)
     // `delta` of a collection, or of an item that holds others (`/drive/root/delta`): pages of
     // that type.
     match walk(&parent, index, tops) {
-        At::Type { ty, source, .. } => At::Type {
-            ty,
-            collection: true,
+        At::Type { ty, source } => At::Type {
+            ty: many(ty),
             source,
         },
         _ => At::Unknown,
@@ -343,8 +337,8 @@ fn delta_literal(op: &Operation, index: &Index<'_>, tops: &BTreeMap<String, At>)
 /// What the walk says an operation's slots are.
 #[derive(Debug, Clone, Default)]
 struct Verdict {
-    response: Option<(String, bool)>,
-    request: Option<(String, bool)>,
+    response: Option<TypeRef>,
+    request: Option<TypeRef>,
     source: Option<Source>,
 }
 
@@ -355,21 +349,17 @@ fn is_delta(op: &Operation) -> bool {
 fn verdict(op: &Operation, at: &At) -> Option<Verdict> {
     let is_delta = is_delta(op);
     match at {
-        At::Type {
-            ty,
-            collection,
-            source,
-        } => {
-            let one = (ty.clone(), false);
+        At::Type { ty, source } => {
+            let one = one(ty.clone());
             let (response, request) = match (op.method, op.kind) {
-                (HttpMethod::Get, _) if is_delta => (Some((ty.clone(), true)), None),
+                (HttpMethod::Get, _) if is_delta => (Some(many(ty.clone())), None),
                 (HttpMethod::Get, OperationKind::List | OperationKind::Get) => {
-                    (Some((ty.clone(), *collection)), None)
+                    (Some(ty.clone()), None)
                 }
-                (HttpMethod::Post, OperationKind::Create) if *collection => {
+                (HttpMethod::Post, OperationKind::Create) if ty.collection => {
                     (Some(one.clone()), Some(one))
                 }
-                (HttpMethod::Patch, OperationKind::Update) if !collection => {
+                (HttpMethod::Patch, OperationKind::Update) if !ty.collection => {
                     (Some(one.clone()), Some(one))
                 }
                 _ => return None,
@@ -381,11 +371,13 @@ fn verdict(op: &Operation, at: &At) -> Option<Verdict> {
             })
         }
         At::Bytes { owner, source } => {
-            let stream = ("Edm.Stream".to_string(), false);
             let (response, request) = match op.method {
-                HttpMethod::Get => (Some(stream), None),
+                HttpMethod::Get => (Some(stream()), None),
                 // `PUT …/content` takes the bytes and answers with the item they belong to.
-                HttpMethod::Put => (owner.clone().map(|o| (o, false)), Some(stream)),
+                HttpMethod::Put => (
+                    owner.clone().map(|o| TypeRef::new(o, false)),
+                    Some(stream()),
+                ),
                 _ => return None,
             };
             Some(Verdict {
@@ -404,19 +396,23 @@ fn verdict(op: &Operation, at: &At) -> Option<Verdict> {
 fn kind_of(
     index: &Index<'_>,
     op: &Operation,
-    page: &Option<(String, bool)>,
-    walk: &(String, bool),
+    page: Option<&TypeRef>,
+    walk: &TypeRef,
 ) -> Option<DisagreementKind> {
     use DisagreementKind as K;
     let file = op.source.file.to_ascii_lowercase();
     Some(match page {
         None => K::PageNamesNoType,
-        Some((p, c)) if p == &walk.0 && *c == walk.1 => return None,
-        Some(_) if walk.0 == "Edm.Stream" => K::Bytes,
-        Some((p, false)) if p == &walk.0 && walk.1 && is_delta(op) => K::Delta,
-        Some((p, _)) if p == &walk.0 => K::Collection,
-        Some((p, _)) if index.is_a(p, &walk.0) => K::DerivedType,
-        Some((p, _)) if index.is_a(&walk.0, p) => K::BaseType,
+        Some(p) if p == walk => return None,
+        Some(_) if walk.primitive() == Some(Primitive::Stream) => K::Bytes,
+        Some(p)
+            if p.element == walk.element && !p.collection && walk.collection && is_delta(op) =>
+        {
+            K::Delta
+        }
+        Some(p) if p.element == walk.element => K::Collection,
+        Some(p) if index.is_a(p.name(), walk.name()) => K::DerivedType,
+        Some(p) if index.is_a(walk.name(), p.name()) => K::BaseType,
         Some(_) if op.query.is_some() => K::QueryVariant,
         Some(_) if file.contains("extension") || file.contains("extendedproperty") => {
             K::ExtensionPage
@@ -445,14 +441,17 @@ pub fn type_routes(api: &mut Api, diags: &mut Diagnostics) {
         let Some((v, (walk, disagreements))) = judged else {
             continue;
         };
-        if let Some((t, c)) = v.response {
+        if let Some(t) = v.response {
             let list_page = disagreements
                 .iter()
                 .any(|d| d.kind == DisagreementKind::ListPage);
-            op.response_type = Some(TypeRef::new(t, c || list_page));
+            op.response_type = Some(TypeRef {
+                collection: t.collection || list_page,
+                ..t
+            });
         }
-        if let Some((t, c)) = v.request {
-            op.request_type = Some(TypeRef::new(t, c));
+        if let Some(t) = v.request {
+            op.request_type = Some(t);
         }
         op.walk = Some(walk);
         op.disagreements = disagreements;
@@ -468,16 +467,14 @@ type Judgement = (Walk, Vec<Disagreement>);
 fn walk_says(op: &Operation, v: &Verdict, index: &Index<'_>, diags: &mut Diagnostics) -> Judgement {
     let walk_source = v.source.clone().unwrap_or_else(|| op.source.clone());
     let mut disagreements = Vec::new();
-    let page_response = op.response_name().map(|t| {
-        let list = op.kind == OperationKind::List;
-        (t.to_string(), op.response_collection() || list)
+    // A list page reads a collection whatever the type it names.
+    let page_response = op.response_type.clone().map(|t| TypeRef {
+        collection: t.collection || op.kind == OperationKind::List,
+        ..t
     });
-    let page_request = op
-        .request_name()
-        .map(|t| (t.to_string(), op.request_collection()));
     for (slot, page, walked) in [
-        (Slot::Response, &page_response, &v.response),
-        (Slot::Body, &page_request, &v.request),
+        (Slot::Response, page_response.as_ref(), &v.response),
+        (Slot::Body, op.request_type.as_ref(), &v.request),
     ] {
         let Some(walked) = walked else { continue };
         let Some(mut kind) = kind_of(index, op, page, walked) else {
@@ -488,23 +485,24 @@ fn walk_says(op: &Operation, v: &Verdict, index: &Index<'_>, diags: &mut Diagnos
         if kind == DisagreementKind::Collection
             && slot == Slot::Response
             && op.kind == OperationKind::List
-            && page.as_ref().is_some_and(|(_, c)| *c)
+            && page.is_some_and(|p| p.collection)
         {
             kind = DisagreementKind::ListPage;
         }
-        if let Some((p, pc)) = page {
+        if let Some(p) = page {
             diags.push(
                 &op.source,
                 Code::RouteType,
                 format!(
-                    "`{} {}`: the page names {} `{p}`{} as the {slot}; the walk of the path \
+                    "`{} {}`: the page names {} `{}`{} as the {slot}; the walk of the path \
                  reaches `{}`{} ({}:{}); the walk wins",
                     op.method.as_str(),
                     op.path,
                     kind,
-                    if *pc { " collection" } else { "" },
-                    walked.0,
-                    if walked.1 { " collection" } else { "" },
+                    p.name(),
+                    if p.collection { " collection" } else { "" },
+                    walked.name(),
+                    if walked.collection { " collection" } else { "" },
                     walk_source.file,
                     walk_source.line
                 ),
@@ -513,46 +511,18 @@ fn walk_says(op: &Operation, v: &Verdict, index: &Index<'_>, diags: &mut Diagnos
         disagreements.push(Disagreement {
             slot,
             kind,
-            page: page.as_ref().map(|(t, c)| TypeRef::new(t.clone(), *c)),
-            walk: TypeRef::new(walked.0.clone(), walked.1),
+            page: page.cloned(),
+            walk: walked.clone(),
             walk_source: walk_source.clone(),
             page_source: op.source.clone(),
         });
     }
     let walk = Walk {
-        response: v
-            .response
-            .as_ref()
-            .map(|(t, c)| TypeRef::new(t.clone(), *c)),
-        request: v.request.as_ref().map(|(t, c)| TypeRef::new(t.clone(), *c)),
+        response: v.response.clone(),
+        request: v.request.clone(),
         source: walk_source,
     };
     (walk, disagreements)
-}
-
-/// A path and method as the pages spell it apart from case and key names.
-fn group_key(op: &Operation) -> (HttpMethod, Vec<String>) {
-    let segments = op
-        .segments
-        .iter()
-        .map(|s| match s {
-            Segment::Literal { name } => name.to_ascii_lowercase(),
-            Segment::Cast { r#type } => r#type.to_ascii_lowercase(),
-            Segment::Call { name, args } => format!(
-                "{}({})",
-                name.to_ascii_lowercase(),
-                args.iter()
-                    .map(|a| a.name.to_ascii_lowercase())
-                    .collect::<Vec<_>>()
-                    .join(",")
-            ),
-            Segment::Key { .. } => "{}".into(),
-            Segment::KeyInParens { name, .. } => format!("{}({{}})", name.to_ascii_lowercase()),
-            Segment::PathAddress { .. } => ":{}:".into(),
-            Segment::System { name } => name.clone(),
-        })
-        .collect();
-    (op.method, segments)
 }
 
 /// The pages of one path and method share what they agree on: a type only some of them name
@@ -560,12 +530,13 @@ fn group_key(op: &Operation) -> (HttpMethod, Vec<String>) {
 /// documented `200` with the entity by one page and `204` by another answers either way).
 fn merge_pages(api: &mut Api) {
     // The groups are disjoint, so the order they are merged in does not matter.
-    let keys: Vec<Option<(HttpMethod, Vec<String>)>> = api
+    // One path and method apart from case and key names: one route.
+    let keys: Vec<Option<String>> = api
         .operations
         .par_iter()
-        .map(|op| op.query.is_none().then(|| group_key(op)))
+        .map(|op| op.query.is_none().then(|| route_key(op)))
         .collect();
-    let mut groups: HashMap<(HttpMethod, Vec<String>), Vec<usize>> = HashMap::new();
+    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, key) in keys.into_iter().enumerate() {
         if let Some(key) = key {
             groups.entry(key).or_default().push(i);
@@ -576,14 +547,12 @@ fn merge_pages(api: &mut Api) {
             continue;
         }
         let ops: Vec<&Operation> = members.iter().map(|&i| &api.operations[i]).collect();
-        let response: BTreeSet<(String, bool)> = ops
+        let response: HashSet<&TypeRef> = ops
             .iter()
-            .filter_map(|o| Some((o.response_name()?.to_string(), o.response_collection())))
+            .filter_map(|o| o.response_type.as_ref())
             .collect();
-        let request: BTreeSet<(String, bool)> = ops
-            .iter()
-            .filter_map(|o| Some((o.request_name()?.to_string(), o.request_collection())))
-            .collect();
+        let request: HashSet<&TypeRef> =
+            ops.iter().filter_map(|o| o.request_type.as_ref()).collect();
         let statuses: BTreeSet<u16> = ops.iter().filter_map(|o| o.status).collect();
         // A create answers `201`; anything else that one page answers with a body, `200`.
         let preferred = if ops[0].kind == OperationKind::Create {
@@ -595,25 +564,21 @@ fn merge_pages(api: &mut Api) {
             .into_iter()
             .find(|s| statuses.contains(s))
             .or_else(|| statuses.iter().next().copied());
-        let one_response = (response.len() == 1)
-            .then(|| response.iter().next().cloned())
-            .flatten();
-        let one_request = (request.len() == 1)
-            .then(|| request.iter().next().cloned())
-            .flatten();
+        let only = |set: HashSet<&TypeRef>| {
+            (set.len() == 1)
+                .then(|| set.into_iter().next().cloned())
+                .flatten()
+        };
+        let (one_response, one_request) = (only(response), only(request));
         for &i in members {
             let op = &mut api.operations[i];
-            if let Some((t, c)) = &one_response {
-                if op.response_type.is_none() {
-                    op.response_type = Some(TypeRef::new(t.clone(), *c));
-                }
+            if op.response_type.is_none() {
+                op.response_type.clone_from(&one_response);
             }
-            if let Some((t, c)) = &one_request {
-                if op.request_type.is_none()
-                    && matches!(op.kind, OperationKind::Create | OperationKind::Update)
-                {
-                    op.request_type = Some(TypeRef::new(t.clone(), *c));
-                }
+            if op.request_type.is_none()
+                && matches!(op.kind, OperationKind::Create | OperationKind::Update)
+            {
+                op.request_type.clone_from(&one_request);
             }
             if statuses.len() > 1 {
                 op.status = status;
