@@ -361,7 +361,7 @@ fn parameters(outline: &Outline<'_>, cx: &mut PageContext) -> (Vec<RawParameter>
             params.push(RawParameter {
                 possible_values: row
                     .description
-                    .as_ref()
+                    .as_deref()
                     .map(inline_values)
                     .unwrap_or_default(),
                 name: row.name,

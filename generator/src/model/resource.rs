@@ -139,22 +139,17 @@ fn table_properties(outline: &Outline<'_>, cx: &mut PageContext) -> (Vec<RawProp
                 continue;
             }
             let description = row.description_text();
-            // Lower-cased once, as written (not trimmed): link offsets index it.
-            let lower = row
-                .description
-                .as_ref()
-                .map(|d| d.text.to_ascii_lowercase())
-                .unwrap_or_default();
+            let text = row.description.as_ref().map_or("", |d| d.text.as_str());
             props.push(RawProperty {
                 possible_values: row
                     .description
-                    .as_ref()
+                    .as_deref()
                     .map(inline_values)
                     .unwrap_or_default(),
                 inherited_from: row
                     .description
                     .as_ref()
-                    .and_then(|d| inherited_link(d, &lower))
+                    .and_then(|d| inherited_link(d))
                     .map(|(name, link)| RawTypeRef {
                         name,
                         link: Some(link),
@@ -162,7 +157,8 @@ fn table_properties(outline: &Outline<'_>, cx: &mut PageContext) -> (Vec<RawProp
                         free_text: None,
                         source: row.source.clone(),
                     }),
-                read_only: lower.contains("read-only") || lower.contains("read only"),
+                read_only: find_ascii_case_insensitive(text, "read-only").is_some()
+                    || find_ascii_case_insensitive(text, "read only").is_some(),
                 name: row.name,
                 ty: row.ty,
                 navigation,
@@ -176,6 +172,20 @@ fn table_properties(outline: &Outline<'_>, cx: &mut PageContext) -> (Vec<RawProp
     (props, has_table)
 }
 
+/// Where `needle` (non-empty, lower-case ASCII) first occurs in `text`, ASCII case ignored: the
+/// offset `text.to_ascii_lowercase().find(needle)` gives, without the lower-cased copy.
+fn find_ascii_case_insensitive(text: &str, needle: &str) -> Option<usize> {
+    let needle = needle.as_bytes();
+    let first = *needle.first()?;
+    let bytes = text.as_bytes();
+    // Candidates start with the needle's first letter in either case.
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), bytes).find(|&at| {
+        bytes
+            .get(at..at + needle.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+    })
+}
+
 /// "Relationships: None" or "Properties: None" pages have no table on purpose.
 fn has_none_section(outline: &Outline<'_>) -> bool {
     outline.page.blocks.iter().enumerate().any(|(i, b)| {
@@ -187,10 +197,9 @@ fn has_none_section(outline: &Outline<'_>) -> bool {
     })
 }
 
-/// "Inherited from [x](x.md)" in a description → (x, link). `lower` is the description's text
-/// lower-cased.
-fn inherited_link(description: &Inline, lower: &str) -> Option<(String, String)> {
-    let at = lower.find("inherited from")?;
+/// "Inherited from [x](x.md)" in a description → (x, link).
+fn inherited_link(description: &Inline) -> Option<(String, String)> {
+    let at = find_ascii_case_insensitive(&description.text, "inherited from")?;
     let link = description.links.iter().find(|l| l.end > at)?;
     Some((link.text.clone(), link.target.clone()))
 }
@@ -473,5 +482,30 @@ fn json_type(value: &Value, source: &Source) -> Option<RawTypeRef> {
                 t
             }),
         Value::Null => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_ascii_case_insensitive as find;
+
+    #[test]
+    fn finds_as_the_lower_cased_text_would() {
+        for text in [
+            "Inherited from [entity](entity.md).",
+            "The id. INHERITED FROM x; inherited from y",
+            "Read-Only. Nullable.",
+            "Für Gerät: inherited frominherited from",
+            "read-onl",
+            "",
+        ] {
+            for needle in ["inherited from", "read-only", "read only"] {
+                assert_eq!(
+                    find(text, needle),
+                    text.to_ascii_lowercase().find(needle),
+                    "{needle:?} in {text:?}"
+                );
+            }
+        }
     }
 }

@@ -1,6 +1,8 @@
 //! Rows of name/type/description tables (properties, relationships, body properties,
 //! parameters) into named, typed rows, skipping group rows and continuation lines.
 
+use std::borrow::Cow;
+
 use foldhash::{HashSet, HashSetExt};
 
 use crate::diagnostics::Code;
@@ -10,18 +12,19 @@ use crate::model::sections::{columns, Columns};
 use crate::model::type_cell::{parse_cell, RawTypeRef};
 use crate::read::markdown::{Inline, Table};
 
-/// One usable row of a name/type table.
+/// One usable row of a name/type table. The description is the table's cell, borrowed (or
+/// rebuilt from the source line when an unescaped `|` split it).
 #[derive(Debug, Clone)]
-pub struct TypedRow {
+pub struct TypedRow<'t> {
     pub name: String,
     pub deprecated: bool,
     pub ty: RawTypeRef,
-    pub description: Option<Inline>,
+    pub description: Option<Cow<'t, Inline>>,
     pub required: bool,
     pub source: Source,
 }
 
-impl TypedRow {
+impl TypedRow<'_> {
     /// The description cell's text, trimmed (empty without a description column).
     pub fn description_text(&self) -> String {
         self.description
@@ -64,7 +67,7 @@ pub fn value_typed_columns(table: &Table) -> Option<Columns> {
 }
 
 /// Read the rows of a name/type table. Problems become diagnostics; bad rows are skipped.
-pub fn typed_rows(table: &Table, cols: Columns, cx: &mut PageContext) -> Vec<TypedRow> {
+pub fn typed_rows<'t>(table: &'t Table, cols: Columns, cx: &mut PageContext) -> Vec<TypedRow<'t>> {
     let (Some(name_col), Some(type_col)) = (cols.name, cols.ty) else {
         return Vec::new();
     };
@@ -174,8 +177,11 @@ pub fn typed_rows(table: &Table, cols: Columns, cx: &mut PageContext) -> Vec<Typ
             name,
             deprecated,
             ty,
-            description: rebuilt
-                .or_else(|| cols.description.and_then(|i| row.cells.get(i)).cloned()),
+            description: rebuilt.map(Cow::Owned).or_else(|| {
+                cols.description
+                    .and_then(|i| row.cells.get(i))
+                    .map(Cow::Borrowed)
+            }),
             required,
             source,
         });
